@@ -1,0 +1,13 @@
+export { startLocalAws } from './startLocalAws.js';
+export type { LocalAws, LocalAwsOptions } from './startLocalAws.js';
+export { startDynamoDbLocal } from './startDynamoDbLocal.js';
+export type { DynamoDbLocal, DynamoDbLocalOptions } from './startDynamoDbLocal.js';
+export { startSqsEmulator } from './startSqsEmulator.js';
+export type { SqsEmulator, SqsEmulatorOptions } from './startSqsEmulator.js';
+export { createDynamoDbClient, createSqsClient, localAwsEnvironment, localCredentials } from './localClients.js';
+export type { LocalAwsEndpoints } from './localClients.js';
+export { createApplicationsTable, seedApplications, readApplications, applicationKey } from './applicationsTable.js';
+export type { SeedApplication, StoredItem } from './applicationsTable.js';
+export { createQueueWithDeadLetterQueue, queueCounts, drainQueue } from './queues.js';
+export type { QueueCounts, QueueWithDlq, QueueWithDlqOptions } from './queues.js';
+export { LocalAwsError, JavaNotFoundError, LocalServiceStartError } from './errors.js';

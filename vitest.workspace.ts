@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+// The one place that lists the test projects. `pnpm test` runs them all:
+// vitest run --config vitest.workspace.ts
+const packages = ['core', 'lambda', 'consumer', 'testing'] as const;
+const source = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+// Tests import each other's packages from source, so a change is tested without a rebuild.
+const alias = Object.fromEntries(packages.map((name) => [`@batch-decline/${name}`, source(name)]));
+
+const project = (name: string): TestProjectInlineConfiguration => ({
+  resolve: { alias },
+  test: {
+    name,
+    root: fileURLToPath(new URL(`./packages/${name}`, import.meta.url)),
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  },
+});
+
+export default defineConfig({
+  test: {
+    // One DynamoDB Local and one SQS emulator for the whole run; tests create their own tables and queues.
+    globalSetup: [fileURLToPath(new URL('./packages/testing/src/vitestGlobalSetup.ts', import.meta.url))],
+    projects: [...packages.map(project)],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -45,6 +45,7 @@ export function parseDeclineRequest(body: unknown): DeclineRequest {
   if (body.length > MAX_BODY_LENGTH) {
     throw invalid('body', `is ${body.length} characters long; at most ${MAX_BODY_LENGTH} are accepted`, excerpt);
   }
+  if (body.trim() === '') throw invalid('body', 'is empty', excerpt);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -93,7 +94,8 @@ function parseId(object: Record<string, unknown>, field: 'jobId' | 'id', excerpt
 
 function checkId(value: unknown, field: 'jobId' | 'id', excerpt: string): string {
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw invalid(field, 'must be an integer (a safe integer), got a non-integer number', excerpt);
+    if (!Number.isInteger(value)) throw invalid(field, 'must be an integer, got a number with a fraction (or not finite)', excerpt);
+    if (!Number.isSafeInteger(value)) throw invalid(field, 'is an integer beyond 2^53 - 1 that JSON numbers cannot carry exactly: send it as a string', excerpt);
     if (value < 0) throw invalid(field, 'must not be negative', excerpt);
     return String(value);
   }

@@ -11,3 +11,5 @@ export type { SeedApplication, StoredItem } from './applicationsTable.js';
 export { createQueueWithDeadLetterQueue, queueCounts, drainQueue } from './queues.js';
 export type { QueueCounts, QueueWithDlq, QueueWithDlqOptions } from './queues.js';
 export { LocalAwsError, JavaNotFoundError, LocalServiceStartError } from './errors.js';
+export { countRequests } from './countRequests.js';
+export type { RequestCount } from './countRequests.js';

@@ -7,7 +7,10 @@ const packages = ['core', 'lambda', 'consumer', 'testing'] as const;
 const source = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
 
 // Tests import each other's packages from source, so a change is tested without a rebuild.
-const alias = Object.fromEntries(packages.map((name) => [`@batch-decline/${name}`, source(name)]));
+const alias = {
+  '@batch-decline/testing/vitest': fileURLToPath(new URL('./packages/testing/src/vitest.ts', import.meta.url)),
+  ...Object.fromEntries(packages.map((name) => [`@batch-decline/${name}`, source(name)])),
+};
 
 const project = (name: string): TestProjectInlineConfiguration => ({
   resolve: { alias },

@@ -8,6 +8,4 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   shims: true,
-  // p-limit and its one dependency are ESM-only; bundling them keeps the CommonJS build loadable everywhere.
-  noExternal: ['p-limit', 'yocto-queue'],
 });

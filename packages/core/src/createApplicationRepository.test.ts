@@ -5,9 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { createApplicationRepository, type DeclineOutcome } from './createApplicationRepository.js';
 import { ApplicationNotFoundError, TransientError } from './errors.js';
 import { defaultClassify } from './processBatch.js';
-import { freshTable } from '../test/localAws.js';
+import { useLocalAws } from '@batch-decline/testing/vitest';
 
 const modes = ['single', 'batched'] as const;
+
+async function freshTable() {
+  const aws = useLocalAws();
+  const { tableName } = await aws.freshTable();
+  return { client: aws.dynamodb, tableName };
+}
 
 async function settle(promise: Promise<DeclineOutcome>): Promise<DeclineOutcome | { error: string }> {
   try {

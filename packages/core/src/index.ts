@@ -35,3 +35,7 @@ export {
   TransientError,
 } from './errors.js';
 export type { InvalidMessageField, NotAttemptedReason } from './errors.js';
+export { createJsonLogger, parseLogLevel, silentLogger } from './logger.js';
+export type { Logger, LogLevel } from './logger.js';
+export { forwardToDeadLetterQueue, DEAD_LETTER_ATTRIBUTES } from './forwardToDeadLetterQueue.js';
+export type { DeadLetterResult } from './forwardToDeadLetterQueue.js';

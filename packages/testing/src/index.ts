@@ -13,3 +13,5 @@ export type { QueueCounts, QueueWithDlq, QueueWithDlqOptions } from './queues.js
 export { LocalAwsError, JavaNotFoundError, LocalServiceStartError } from './errors.js';
 export { countRequests } from './countRequests.js';
 export type { RequestCount } from './countRequests.js';
+export { runEventSourceMapping, toSqsEvent } from './runEventSourceMapping.js';
+export type { EventSourceMappingOptions, EventSourceMappingStats, SqsLambdaHandler } from './runEventSourceMapping.js';

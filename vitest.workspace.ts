@@ -19,6 +19,8 @@ const project = (name: string): TestProjectInlineConfiguration => ({
     root: fileURLToPath(new URL(`./packages/${name}`, import.meta.url)),
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });
 
@@ -27,7 +29,5 @@ export default defineConfig({
     // One DynamoDB Local and one SQS emulator for the whole run; tests create their own tables and queues.
     globalSetup: [fileURLToPath(new URL('./packages/testing/src/vitestGlobalSetup.ts', import.meta.url))],
     projects: [...packages.map(project)],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
   },
 });

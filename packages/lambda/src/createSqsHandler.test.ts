@@ -5,21 +5,21 @@ import {
   InvalidMessageError,
   PermanentError,
 } from '@batch-decline/core';
-import { applicationKey, drainQueue, readApplications, seedApplications } from '@batch-decline/testing';
+import { applicationKey, createMemoryLogger, drainQueue, readApplications, seedApplications, sendMessages } from '@batch-decline/testing';
 import { useLocalAws } from '@batch-decline/testing/vitest';
 import type { SQSHandler, SQSBatchResponse, SQSEvent, Context } from 'aws-lambda';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { createSqsHandler } from './createSqsHandler.js';
 import { FullBatchFailureError, InvalidEventError } from './errors.js';
-import { contextWithRemaining, memoryLogger, receiveEvent, receiveFifoEvent, sendBodies } from '../test/events.js';
+import { contextWithRemaining, receiveEvent, receiveFifoEvent } from '../test/events.js';
 
 const body = (jobId: string, id: string) => JSON.stringify({ jobId, id });
-const quiet = memoryLogger().logger;
+const quiet = createMemoryLogger().logger;
 
 async function queueWithEvent(bodies: string[], options: { fifo?: boolean; groupOf?: (index: number) => string } = {}) {
   const aws = useLocalAws();
   const queue = await aws.freshQueue({ fifo: options.fifo ?? false });
-  await sendBodies(aws.sqs, queue.queueUrl, bodies, options.groupOf);
+  await sendMessages(aws.sqs, queue.queueUrl, bodies, options.groupOf);
   const receive = options.fifo ? receiveFifoEvent : receiveEvent;
   const event = await receive(aws.sqs, queue.queueUrl, queue.queueArn, bodies.length);
   expect(event.Records).toHaveLength(bodies.length);
@@ -160,7 +160,7 @@ describe('createSqsHandler', () => {
     const secret = JSON.stringify({ jobId: 'j1', id: 'x y', email: 'someone@example.com' });
     const { event } = await queueWithEvent([secret, 'ok']);
     const handlerFor = (logBodies: boolean) => {
-      const memory = memoryLogger();
+      const memory = createMemoryLogger();
       const handler = createSqsHandler(
         async (record) => {
           if (record.body !== 'ok') throw new Error('failed');
@@ -181,7 +181,7 @@ describe('createSqsHandler', () => {
   it('hands every batch report to onReport, and survives a hook that throws', async () => {
     const { event } = await queueWithEvent(['a', 'b']);
     const reports: unknown[] = [];
-    const memory = memoryLogger();
+    const memory = createMemoryLogger();
     const handler = createSqsHandler((record) => record.body, {
       logger: memory.logger,
       onReport: (report) => {

@@ -1,6 +1,8 @@
 import { createApplicationRepository, createDeclineHandler, DEAD_LETTER_ATTRIBUTES, type RecordHandler } from '@batch-decline/core';
 import {
   applicationKey,
+  createMemoryLogger,
+  sendMessages,
   drainQueue,
   queueCounts,
   readApplications,
@@ -11,9 +13,8 @@ import {
 import { useLocalAws } from '@batch-decline/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { createSqsHandler } from '../src/createSqsHandler.js';
-import { memoryLogger, sendBodies } from './events.js';
 
-const quiet = memoryLogger().logger;
+const quiet = createMemoryLogger().logger;
 
 /** 500 decline messages: pending, accepted and poison ones, as the issue describes. */
 function board() {
@@ -41,7 +42,7 @@ async function runBoard(options: { withDeadLetterQueueUrl: boolean }) {
   const queue = await aws.freshQueue({ visibilityTimeout: 1, maxReceiveCount: 5 });
   const { applications, bodies, poison } = board();
   await seedApplications(aws.dynamodb, tableName, applications);
-  await sendBodies(aws.sqs, queue.queueUrl, bodies);
+  await sendMessages(aws.sqs, queue.queueUrl, bodies);
 
   const handler = createSqsHandler(createDeclineHandler(createApplicationRepository({ client: aws.dynamodb, tableName })), {
     logger: quiet,
@@ -84,7 +85,7 @@ describe('the Lambda adapter end to end through the local event source mapping',
     const queue = await aws.freshQueue({ visibilityTimeout: 1 });
     const applications = Array.from({ length: 30 }, (_, index) => ({ jobId: 'job-1', applicationId: `a${index}`, status: 'PENDING' }));
     await seedApplications(aws.dynamodb, tableName, applications);
-    await sendBodies(aws.sqs, queue.queueUrl, applications.map((a) => JSON.stringify({ jobId: a.jobId, id: a.applicationId })));
+    await sendMessages(aws.sqs, queue.queueUrl, applications.map((a) => JSON.stringify({ jobId: a.jobId, id: a.applicationId })));
 
     const outcomes = new Map<string, string[]>();
     const decline = createDeclineHandler(createApplicationRepository({ client: aws.dynamodb, tableName }));

@@ -1,24 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { toSqsEvent } from '@batch-decline/testing';
 import type { SQSEvent } from 'aws-lambda';
 import type { LambdaContextLike } from '../src/types.js';
-
-/** Sends bodies to a queue (10 per call), with a group id per body on FIFO queues. */
-export async function sendBodies(sqs: SQSClient, queueUrl: string, bodies: readonly string[], groupOf?: (index: number) => string): Promise<void> {
-  for (let i = 0; i < bodies.length; i += 10) {
-    await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: bodies.slice(i, i + 10).map((body, offset) => ({
-          Id: String(offset),
-          MessageBody: body,
-          ...(groupOf ? { MessageGroupId: groupOf(i + offset), MessageDeduplicationId: randomUUID() } : {}),
-        })),
-      }),
-    );
-  }
-}
 
 /** Receives up to `count` messages and shapes them into an SQS event as Lambda does. */
 export async function receiveEvent(sqs: SQSClient, queueUrl: string, queueArn: string, count: number): Promise<SQSEvent> {
@@ -43,13 +27,6 @@ export async function receiveEvent(sqs: SQSClient, queueUrl: string, queueArn: s
 export function contextWithRemaining(ms: number): LambdaContextLike {
   const deadline = Date.now() + ms;
   return { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()), awsRequestId: randomUUID() };
-}
-
-/** A logger that keeps every line. */
-export function memoryLogger() {
-  const lines: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, extra?: Record<string, unknown>) => void lines.push({ level, message, extra });
-  return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
 /**

@@ -1,10 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
+import { createMemoryLogger, sendMessages } from '@batch-decline/testing';
 import { useLocalAws } from '@batch-decline/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { createSqsHandler } from '../src/createSqsHandler.js';
-import { contextWithRemaining, memoryLogger, receiveEvent, sendBodies } from './events.js';
+import { contextWithRemaining, receiveEvent } from './events.js';
 
 type Outcome = { threw: true } | { threw: false; ids: string[] };
 
@@ -21,7 +22,7 @@ describe('differential: Powertools processPartialResponse and createSqsHandler',
   it('report the same batchItemFailures for the same standard-queue events', async () => {
     const aws = useLocalAws();
     const queue = await aws.freshQueue();
-    await sendBodies(aws.sqs, queue.queueUrl, Array.from({ length: 10 }, (_, index) => `message-${index}`));
+    await sendMessages(aws.sqs, queue.queueUrl, Array.from({ length: 10 }, (_, index) => `message-${index}`));
     const received = await receiveEvent(aws.sqs, queue.queueUrl, queue.queueArn, 10);
     expect(received.Records).toHaveLength(10);
 
@@ -43,7 +44,7 @@ describe('differential: Powertools processPartialResponse and createSqsHandler',
             processPartialResponse(event, (record: SQSRecord) => behave(record.body), new BatchProcessor(EventType.SQS)),
           );
           const ours = await settle(() =>
-            createSqsHandler((record) => behave(record.body), { logger: memoryLogger().logger, throwOnFullBatchFailure: true })(
+            createSqsHandler((record) => behave(record.body), { logger: createMemoryLogger().logger, throwOnFullBatchFailure: true })(
               event,
               contextWithRemaining(30_000),
             ),

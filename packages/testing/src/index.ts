@@ -15,3 +15,6 @@ export { countRequests } from './countRequests.js';
 export type { RequestCount } from './countRequests.js';
 export { runEventSourceMapping, toSqsEvent } from './runEventSourceMapping.js';
 export type { EventSourceMappingOptions, EventSourceMappingStats, SqsLambdaHandler } from './runEventSourceMapping.js';
+export { sendMessages } from './sendMessages.js';
+export { createMemoryLogger } from './memoryLogger.js';
+export type { MemoryLogLine } from './memoryLogger.js';

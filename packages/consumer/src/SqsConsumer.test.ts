@@ -212,7 +212,7 @@ describe('SqsConsumer on the SQS emulator', () => {
       queueUrl: queue.queueUrl,
       sqs: aws.sqs,
       maxInFlight: 20,
-      handler: (record) => (record.body === 'slow' ? gate : 'fast'),
+      handler: async (record) => (record.body === 'slow' ? gate : undefined),
     });
     await consumer.start();
     await waitFor(() => consumer.status.succeeded === 40, 15_000, 'the 40 fast messages while the slow one runs');

@@ -39,3 +39,5 @@ export { createJsonLogger, parseLogLevel, silentLogger } from './logger.js';
 export type { Logger, LogLevel } from './logger.js';
 export { forwardToDeadLetterQueue, DEAD_LETTER_ATTRIBUTES } from './forwardToDeadLetterQueue.js';
 export type { DeadLetterResult } from './forwardToDeadLetterQueue.js';
+export { sendDeclineRequests } from './sendDeclineRequests.js';
+export type { DeclineRequestInput, SendDeclineRequestsOptions, SendDeclineRequestsResult } from './sendDeclineRequests.js';

@@ -4,5 +4,5 @@ export type { ConsumerState, ConsumerStatus, StopOptions } from './SqsConsumer.j
 export { sqsConsumerDefaults } from './options.js';
 export type { SqsConsumerOptions } from './options.js';
 export type { ConsumerEvents, ConsumerListener, ConsumerSummary } from './events.js';
-export { readCliConfig, ConfigError } from './cliConfig.js';
+export { readCliConfig, ConfigError, CLI_VARIABLES } from './cliConfig.js';
 export type { CliConfig } from './cliConfig.js';

@@ -28,7 +28,7 @@ export default defineConfig({
   test: {
     // One DynamoDB Local and one SQS emulator for the whole run; tests create their own tables and queues.
     globalSetup: [fileURLToPath(new URL('./packages/testing/src/vitestGlobalSetup.ts', import.meta.url))],
-    projects: [...packages.map(project), project('example-local'), project('example-sam'), project('example-container')],
+    projects: [...packages.map(project), project('example-local'), project('example-sam'), project('example-container'), project('example-cdk')],
     // CI also writes a machine-readable result, summarised by .ci/run.
     ...(process.env.CI ? { reporters: ['default', 'json'], outputFile: { json: 'test-results.json' } } : {}),
   },

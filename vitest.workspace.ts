@@ -12,11 +12,12 @@ const alias = {
   ...Object.fromEntries(packages.map((name) => [`@batch-decline/${name}`, source(name)])),
 };
 
+const directory = (name: string) => (name === 'bench' ? 'bench' : name.startsWith('example-') ? `examples/${name.slice(8)}` : `packages/${name}`);
 const project = (name: string): TestProjectInlineConfiguration => ({
   resolve: { alias },
   test: {
     name,
-    root: fileURLToPath(new URL(`./${name.startsWith('example-') ? `examples/${name.slice(8)}` : `packages/${name}`}`, import.meta.url)),
+    root: fileURLToPath(new URL(`./${directory(name)}`, import.meta.url)),
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 30_000,
@@ -28,7 +29,7 @@ export default defineConfig({
   test: {
     // One DynamoDB Local and one SQS emulator for the whole run; tests create their own tables and queues.
     globalSetup: [fileURLToPath(new URL('./packages/testing/src/vitestGlobalSetup.ts', import.meta.url))],
-    projects: [...packages.map(project), project('example-local'), project('example-sam'), project('example-container'), project('example-cdk')],
+    projects: [...packages.map(project), project('example-local'), project('example-sam'), project('example-container'), project('example-cdk'), project('bench')],
     // CI also writes a machine-readable result, summarised by .ci/run.
     ...(process.env.CI ? { reporters: ['default', 'json'], outputFile: { json: 'test-results.json' } } : {}),
   },

@@ -11,11 +11,10 @@ export default defineConfig([
     shims: true,
   },
   {
-    // The CLI: an ESM executable.
+    // The CLI, started by bin/batch-decline-consumer.js.
     entry: { cli: 'src/cli.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
   },
 ]);

@@ -18,6 +18,8 @@ export class ConfigError extends Error {
   readonly variable: string;
 
   /**
+   * Creates the error.
+   *
    * @param variable - the environment variable at fault.
    * @param problem - what is wrong with it.
    */

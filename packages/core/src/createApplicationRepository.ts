@@ -91,6 +91,7 @@ export const applicationRepositoryDefaults = {
   declinedAtAttribute: 'declinedAt',
   writeMode: 'single',
   maxBatchSize: 25,
+  /** `PK = SK = JOB#<jobId>#APPLICATION#<applicationId>`. */
   key: defaultApplicationKey,
 } as const;
 

@@ -52,6 +52,8 @@ export class TransientError extends BatchDeclineError {
   readonly code: string;
 
   /**
+   * Creates the error.
+   *
    * @param message - what failed, in words.
    * @param code - the service's error code.
    * @param options - `cause`: the original error.
@@ -87,6 +89,8 @@ export class InvalidMessageError extends PermanentError {
   readonly excerpt: string;
 
   /**
+   * Creates the error.
+   *
    * @param field - the field that is wrong (`body` for the whole message).
    * @param reason - why it is wrong.
    * @param excerpt - a short, sanitized excerpt of the body.
@@ -118,6 +122,8 @@ export class ApplicationNotFoundError extends PermanentError {
   readonly applicationId: string;
 
   /**
+   * Creates the error.
+   *
    * @param jobId - the job id of the request.
    * @param applicationId - the application id of the request.
    * @param tableName - the table that was searched.
@@ -149,6 +155,8 @@ export class NotAttemptedError extends BatchDeclineError {
   readonly reason: NotAttemptedReason;
 
   /**
+   * Creates the error.
+   *
    * @param reason - why the record was not started.
    */
   constructor(reason: NotAttemptedReason) {
@@ -179,6 +187,8 @@ export class NonErrorThrownError extends BatchDeclineError {
   readonly thrown: unknown;
 
   /**
+   * Creates the error.
+   *
    * @param thrown - the value that was thrown.
    */
   constructor(thrown: unknown) {

@@ -3,9 +3,13 @@
  * these four methods. The library never passes message bodies unless told to.
  */
 export interface Logger {
+  /** Detail for debugging (per-message outcomes). */
   debug(message: string, extra?: Record<string, unknown>): void;
+  /** Normal operation (batch summaries, start and stop). */
   info(message: string, extra?: Record<string, unknown>): void;
+  /** A message failed, or a configuration needs attention. */
   warn(message: string, extra?: Record<string, unknown>): void;
+  /** The library could not do something it should (an SDK call failed for good). */
   error(message: string, extra?: Record<string, unknown>): void;
 }
 

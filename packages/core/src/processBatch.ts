@@ -30,7 +30,9 @@ export interface ProcessBatchOptions {
 
 /** The defaults of {@link ProcessBatchOptions}. */
 export const processBatchDefaults = {
+  /** Most handlers running at once. */
   concurrency: 10,
+  /** `PermanentError` subclasses are permanent, everything else transient. */
   classify: defaultClassify,
 } as const;
 

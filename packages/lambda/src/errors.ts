@@ -31,6 +31,8 @@ export class InvalidEventError extends LambdaAdapterError {
   readonly reason: string;
 
   /**
+   * Creates the error.
+   *
    * @param reason - what is wrong with the event.
    */
   constructor(reason: string) {
@@ -58,6 +60,8 @@ export class FullBatchFailureError extends LambdaAdapterError {
   readonly report: BatchReport;
 
   /**
+   * Creates the error.
+   *
    * @param report - the batch report.
    * @param failedIds - the ids that would have been reported.
    */

@@ -49,7 +49,10 @@ export interface SqsBatchResponse {
 
 /** The part of the Lambda context the adapter uses. */
 export interface LambdaContextLike {
+  /** Milliseconds left before Lambda stops the invocation. */
   getRemainingTimeInMillis(): number;
+  /** The invocation's request id (added to log entries). */
   awsRequestId?: string;
+  /** The function's name. */
   functionName?: string;
 }

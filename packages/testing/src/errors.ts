@@ -30,6 +30,8 @@ export class JavaNotFoundError extends LocalAwsError {
   readonly command: string;
 
   /**
+   * Creates the error.
+   *
    * @param command - the java command that could not be run.
    * @param options - `cause`: the spawn error.
    */
@@ -61,6 +63,8 @@ export class LocalServiceStartError extends LocalAwsError {
   readonly output: string;
 
   /**
+   * Creates the error.
+   *
    * @param service - which service failed.
    * @param message - what happened.
    * @param output - what the service printed.

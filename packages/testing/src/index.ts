@@ -17,4 +17,4 @@ export { runEventSourceMapping, toSqsEvent } from './runEventSourceMapping.js';
 export type { EventSourceMappingOptions, EventSourceMappingStats, SqsLambdaHandler } from './runEventSourceMapping.js';
 export { sendMessages } from './sendMessages.js';
 export { createMemoryLogger } from './memoryLogger.js';
-export type { MemoryLogLine } from './memoryLogger.js';
+export type { MemoryLogLine, MemoryLogger } from './memoryLogger.js';

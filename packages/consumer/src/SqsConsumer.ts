@@ -57,6 +57,16 @@ const RECEIVE_GRACE_MS = 100;
 /**
  * A long-polling SQS consumer (see `createSqsConsumer`). Polling, acknowledging, visibility
  * and back-off live in their own modules; this class holds the state that ties them together.
+ *
+ * @example
+ * ```ts
+ * import { createSqsConsumer, type SqsConsumer } from '@batch-decline/consumer';
+ *
+ * const consumer: SqsConsumer<string> = createSqsConsumer({ queueUrl, handler: async (record) => record.body });
+ * await consumer.start();
+ * console.log(consumer.status.inFlight);
+ * const summary = await consumer.stop({ timeoutMs: 10_000 });
+ * ```
  */
 export class SqsConsumer<T = unknown> {
   readonly #options: ResolvedOptions<T>;

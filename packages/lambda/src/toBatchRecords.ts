@@ -14,7 +14,7 @@ import type { SqsEvent, SqsEventRecord } from './types.js';
  * ```ts
  * import { toBatchRecords } from '@batch-decline/lambda';
  *
- * const records = toBatchRecords(event);
+ * const records = toBatchRecords(sqsEvent);
  * ```
  */
 export function toBatchRecords(event: SqsEvent): BatchRecord[] {

@@ -12,7 +12,7 @@ const alias = {
   ...Object.fromEntries(packages.map((name) => [`@batch-decline/${name}`, source(name)])),
 };
 
-const directory = (name: string) => (name === 'bench' || name === 'docs' ? name : name === 'packing' ? 'tests/packing' : name.startsWith('example-') ? `examples/${name.slice(8)}` : `packages/${name}`);
+const directory = (name: string) => (name === 'bench' || name === 'docs' ? name : name === 'packing' || name === 'reliability' ? `tests/${name}` : name.startsWith('example-') ? `examples/${name.slice(8)}` : `packages/${name}`);
 const project = (name: string): TestProjectInlineConfiguration => ({
   resolve: { alias },
   test: {
@@ -29,7 +29,7 @@ export default defineConfig({
   test: {
     // One DynamoDB Local and one SQS emulator for the whole run; tests create their own tables and queues.
     globalSetup: [fileURLToPath(new URL('./packages/testing/src/vitestGlobalSetup.ts', import.meta.url))],
-    projects: [...packages.map(project), project('example-local'), project('example-sam'), project('example-container'), project('example-cdk'), project('bench'), project('docs'), project('packing')],
+    projects: [...packages.map(project), project('example-local'), project('example-sam'), project('example-container'), project('example-cdk'), project('bench'), project('docs'), project('packing'), project('reliability')],
     // CI also writes a machine-readable result, summarised by .ci/run.
     ...(process.env.CI ? { reporters: ['default', 'json'], outputFile: { json: 'test-results.json' } } : {}),
   },

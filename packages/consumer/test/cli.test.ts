@@ -1,43 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { localAwsEnvironment, queueCounts, readApplications, seedApplications, sendMessages } from '@batch-decline/testing';
 import { useLocalAws } from '@batch-decline/testing/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, processedLines, runCli } from './cliRunner.js';
 import { waitFor } from './helpers.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-interface Run {
-  readonly child: ChildProcess;
-  readonly lines: Record<string, unknown>[];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr: string;
-}
-
-function runCli(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [cli], {
-    env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const run: Run = {
-    child,
-    lines: [],
-    stderr: '',
-    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
-  };
-  let buffer = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const parts = buffer.split('\n');
-    buffer = parts.pop()!;
-    for (const part of parts) if (part.trim()) run.lines.push(JSON.parse(part) as Record<string, unknown>);
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
-  return run;
-}
-
-const processed = (run: Run) => run.lines.filter((line) => line.message === 'message processed');
+const processed = processedLines;
 
 describe('the batch-decline-consumer CLI', () => {
   beforeAll(() => {
@@ -64,7 +32,7 @@ describe('the batch-decline-consumer CLI', () => {
     await waitFor(() => processed(first).length >= 500, 30_000, 'half of the messages');
     first.child.kill('SIGTERM');
     const firstExit = await first.exited;
-    expect(firstExit, first.stderr).toEqual({ code: 0, signal: null });
+    expect(firstExit, first.stderr()).toEqual({ code: 0, signal: null });
     expect(first.lines.some((line) => line.message === 'consumer stopped')).toBe(true);
     // Nothing is left in flight: what the first run did not finish is visible again at once.
     expect((await queueCounts(aws.sqs, queue.queueUrl)).inFlight).toBe(0);
@@ -89,6 +57,6 @@ describe('the batch-decline-consumer CLI', () => {
     const run = runCli({ QUEUE_URL: 'http://127.0.0.1:1/000000000000/q', TABLE_NAME: 'apps', AWS_REGION: 'us-east-1', MAX_IN_FLIGHT: 'lots' });
     const exit = await run.exited;
     expect(exit.code).toBe(2);
-    expect(run.stderr).toMatch(/MAX_IN_FLIGHT must be a whole number/);
+    expect(run.stderr()).toMatch(/MAX_IN_FLIGHT must be a whole number/);
   });
 });

@@ -18,3 +18,5 @@ export type { EventSourceMappingOptions, EventSourceMappingStats, SqsLambdaHandl
 export { sendMessages } from './sendMessages.js';
 export { createMemoryLogger } from './memoryLogger.js';
 export type { MemoryLogLine, MemoryLogger } from './memoryLogger.js';
+export { startFaultProxy } from './startFaultProxy.js';
+export type { Fault, FaultProxy, FaultProxyOptions, FaultRule } from './startFaultProxy.js';

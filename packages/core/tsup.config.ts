@@ -1,13 +1,8 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  shims: true,
+  ...packageBuild,
   // p-limit and its one dependency are ESM-only; bundling them keeps the CommonJS build loadable everywhere.
   noExternal: ['p-limit', 'yocto-queue'],
 });

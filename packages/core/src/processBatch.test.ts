@@ -228,6 +228,28 @@ describe('processBatch', () => {
     expect(reasons).toEqual(['aborted', 'aborted', 'aborted', 'aborted']);
   });
 
+  it('lets every concurrent handler listen on its signal without a MaxListenersExceeded warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      await processBatch(
+        records(60),
+        async (_record, { signal }) => {
+          const listener = () => undefined;
+          signal.addEventListener('abort', listener);
+          await sleep(5);
+          signal.removeEventListener('abort', listener);
+        },
+        { concurrency: 50 },
+      );
+      await sleep(10);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('rejects malformed input with TypeErrors that say what was expected', async () => {
     await expect(processBatch('nope' as never, () => 1)).rejects.toThrow(/expected records to be an array, got a string/);
     await expect(processBatch([{ id: '', body: '' }], () => 1)).rejects.toThrow(/records\[0\]\.id to be a non-empty string/);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { NonErrorThrownError, NotAttemptedError, PermanentError } from './errors.js';
 import { describe } from './describe.js';
@@ -89,6 +90,9 @@ export async function processBatch<T>(
   const { deadline, signal: outerSignal } = options;
 
   const controller = new AbortController();
+  // Every running handler may listen on the signal (the AWS SDK does, once per call): allow
+  // that many without Node's "possible memory leak" warning.
+  setMaxListeners(concurrency * 4 + 10, controller.signal);
   const abort = (reason: unknown) => controller.abort(reason);
   const onOuterAbort = () => abort(outerSignal?.reason);
   if (outerSignal?.aborted) abort(outerSignal.reason);

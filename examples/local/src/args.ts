@@ -7,7 +7,7 @@ export interface DemoArgs {
   readonly help: boolean;
 }
 
-export const HELP = `pnpm demo [options]
+export const HELP = `npx -y pnpm@10 demo -- [options]
 
 Starts DynamoDB Local and the SQS emulator, provisions what the SAM template does (the
 applications table, a queue with a dead-letter queue and maxReceiveCount 5), seeds a job

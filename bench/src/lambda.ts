@@ -48,10 +48,10 @@ export const LAMBDA_CONTENDERS = ['batch-decline (batched)', 'Powertools BatchPr
  * Latency of single invocations with `size` records, alternating contenders; every
  * invocation declines applications that are still pending. Milliseconds per invocation.
  */
-export async function lambdaLatencies(endpoints: LocalAwsEndpoints, size: number, invocations: number, maxBatchSize?: number, concurrency?: number): Promise<Record<(typeof LAMBDA_CONTENDERS)[number], number[]>> {
+export async function lambdaLatencies(endpoints: LocalAwsEndpoints, size: number, invocations: number): Promise<Record<(typeof LAMBDA_CONTENDERS)[number], number[]>> {
   const client = createDynamoDbClient(endpoints);
   const { tableName, bodies } = await prepare(client, undefined, size * invocations * 2);
-  const ours = createSqsHandler(createDeclineHandler(createApplicationRepository({ client, tableName, writeMode: 'batched', maxBatchSize })), { logger: silentLogger, concurrency });
+  const ours = createSqsHandler(createDeclineHandler(createApplicationRepository({ client, tableName, writeMode: 'batched' })), { logger: silentLogger });
   const seed = seedRecordHandler(client, tableName);
   const samples = { 'batch-decline (batched)': [] as number[], 'Powertools BatchProcessor (seed logic)': [] as number[] };
   let offset = 0;
